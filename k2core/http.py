@@ -10,7 +10,7 @@ show bodies, which may hold phone numbers or client secrets.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Union
+from typing import TypeAlias
 
 import msgspec
 
@@ -80,13 +80,10 @@ class Headers:
         return f"Headers({{{shown}}})"
 
 
-HeadersInput = Union[
-    Headers,
-    Mapping[str, str],
-    Mapping[bytes, bytes],
-    Iterable[tuple[str, str]],
-    Iterable[tuple[bytes, bytes]],
-]
+HeadersInput: TypeAlias = (
+    "Headers | Mapping[str, str] | Mapping[bytes, bytes]"
+    " | Iterable[tuple[str, str]] | Iterable[tuple[bytes, bytes]]"
+)
 
 
 class Request(msgspec.Struct, frozen=True):
