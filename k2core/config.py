@@ -3,7 +3,7 @@
 Every business endpoint is `{base}/api/v2/<resource>` and every OAuth endpoint is
 `{base}/oauth/<name>`. A base URL must be https unless its host is loopback (`localhost`,
 `127.0.0.0/8`, `::1`), which the local emulator uses. Status-query URLs arrive in `Location`
-headers; `pinned_url` accepts one only if its scheme, host and port equal the base URL's, so a
+headers. `pinned_url` accepts one only if its scheme, host and port equal the base URL's, so a
 bearer token never reaches another host. `authorize` is the only function that adds a token.
 """
 

@@ -22,8 +22,8 @@ _MASKED_HEADERS = frozenset({"authorization", "x-kopokopo-signature", "cookie", 
 class Headers:
     """Ordered, immutable HTTP headers with case-insensitive lookup.
 
-    Built from a mapping or from an iterable of `(name, value)` pairs; names and values may be
-    `str` or `bytes` (bytes are decoded as Latin-1, as HTTP/1.1 allows). Repeated names are
+    Built from a mapping or from an iterable of `(name, value)` pairs. Names and values may be
+    `str` or `bytes`, and bytes are decoded as Latin-1 as HTTP/1.1 allows. Repeated names are
     kept in order.
     """
 
@@ -57,7 +57,7 @@ class Headers:
         return len(self._items)
 
     def items(self) -> tuple[tuple[str, str], ...]:
-        """All `(name, value)` pairs in their original order and case."""
+        """Return all `(name, value)` pairs in their original order and case."""
         return self._items
 
     def with_header(self, name: str, value: str) -> Headers:

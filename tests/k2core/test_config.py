@@ -17,7 +17,9 @@ def test_trailing_slash_builds_same_urls() -> None:
 
 
 def test_base_path_is_kept() -> None:
-    assert api_url("https://proxy.example/k2/", "polling") == "https://proxy.example/k2/api/v2/polling"
+    assert (
+        api_url("https://proxy.example/k2/", "polling") == "https://proxy.example/k2/api/v2/polling"
+    )
 
 
 def test_known_environments() -> None:
