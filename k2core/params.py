@@ -25,6 +25,10 @@ from msgspec import UNSET, UnsetType
 from k2core.config import is_loopback_host
 from k2core.errors import FieldError, ValidationError
 
+# The largest amount accepted: a sanity bound far above any single M-PESA or bank transfer,
+# which also keeps a mistyped exponent from building a huge number.
+_MAX_AMOUNT = Decimal("999999999999.99")
+
 __all__ = [
     "CURRENCIES",
     "DESTINATION_TYPES",
@@ -145,7 +149,9 @@ def amount(errors: Errors, field: str, value: object) -> Decimal:
 
     Accepted: `int`, `Decimal` or a numeric string such as `"1500.50"`. Rejected: `float`
     (binary floats cannot hold most decimal amounts exactly), `bool`, zero, negative values,
-    NaN and infinity. The value is never rounded.
+    NaN, infinity and fractions of a cent (KES has two decimal places). The value is never
+    rounded. It is returned in plain notation (`Decimal("1E+3")` becomes `1000`) because some
+    JSON parsers read a number with an exponent as a binary float.
     """
     expected = "a positive amount as int, Decimal or numeric string (not float)"
     number = _decimal(value)
@@ -158,7 +164,22 @@ def amount(errors: Errors, field: str, value: object) -> Decimal:
     if number <= 0:
         errors.append(FieldError(field, "must be greater than zero", expected))
         return Decimal(0)
-    return number
+
+    if number > _MAX_AMOUNT:
+        errors.append(FieldError(field, "is too large", f"{expected}, at most {_MAX_AMOUNT:,}"))
+        return Decimal(0)
+    if _has_fraction_of_cent(number):
+        errors.append(FieldError(field, "has a fraction of a cent", f"{expected}, in whole cents"))
+        return Decimal(0)
+    return Decimal(format(number, "f")) if number.as_tuple().exponent > 0 else number
+
+
+def _has_fraction_of_cent(number: Decimal) -> bool:
+    # Digits past the second decimal place must all be zero ("0.010" is one cent).
+    sign_digits_exponent = number.as_tuple()
+    exponent = int(sign_digits_exponent.exponent)
+    extra = -exponent - 2
+    return extra > 0 and any(sign_digits_exponent.digits[-extra:])
 
 
 def normalize_phone(value: str) -> str | None:

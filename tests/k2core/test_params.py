@@ -91,7 +91,9 @@ def test_phone_every_drawn_form_normalises(number: str) -> None:
         ("100", Decimal(100)),
         ("0.01", Decimal("0.01")),
         (" 1500.25 ", Decimal("1500.25")),
-        ("1.005", Decimal("1.005")),
+        ("1.010", Decimal("1.010")),
+        (Decimal("1E+3"), Decimal("1000")),
+        ("999999999999.99", Decimal("999999999999.99")),
     ],
 )
 def test_amount_accepts_exact_values(value: object, expected: Decimal) -> None:
@@ -119,6 +121,10 @@ def test_amount_accepts_exact_values(value: object, expected: Decimal) -> None:
         ("", "is empty"),
         (None, "is missing"),
         ([100], "is of type list"),
+        ("1.005", "has a fraction of a cent"),
+        (Decimal("0.0000001"), "has a fraction of a cent"),
+        ("1000000000000", "is too large"),
+        (Decimal("1E+999999999"), "is too large"),
     ],
 )
 def test_amount_rejects_invalid(value: object, problem: str) -> None:
@@ -364,3 +370,20 @@ def test_testing_kit_exposes_parameter_strategies() -> None:
         assert getattr(testing, name) is getattr(testing_params, name)
     with pytest.raises(AttributeError):
         testing.no_such_strategy  # noqa: B018
+
+
+def test_amount_exponent_sent_as_plain_number() -> None:
+    from k2core import incoming_payments
+
+    operation = incoming_payments.create(
+        "http://127.0.0.1:8000",
+        till_number="K000000",
+        first_name="Jane",
+        last_name="Doe",
+        phone_number="0712345678",
+        amount=Decimal("2E+3"),
+        callback_url="https://example.com/k2/callbacks",
+    )
+
+    assert b'"value":2000}' in operation.request.body
+    assert b"E+" not in operation.request.body
