@@ -171,7 +171,8 @@ def amount(errors: Errors, field: str, value: object) -> Decimal:
     if _has_fraction_of_cent(number):
         errors.append(FieldError(field, "has a fraction of a cent", f"{expected}, in whole cents"))
         return Decimal(0)
-    return Decimal(format(number, "f")) if number.as_tuple().exponent > 0 else number
+    # Finite here, so the exponent is an int (never "n", "N" or "F").
+    return Decimal(format(number, "f")) if int(number.as_tuple().exponent) > 0 else number
 
 
 def _has_fraction_of_cent(number: Decimal) -> bool:
