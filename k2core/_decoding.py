@@ -4,7 +4,9 @@ Accepts: body bytes and a typed `msgspec.json.Decoder`.
 Returns: the decoded value.
 Raises: `k2core.PayloadError` with the JSON path of the offending value for malformed JSON,
 wrong types, missing required fields, non-finite amounts and nesting deeper than
-`MAX_NESTING_DEPTH`; `k2core.PayloadTooLargeError` for bodies over the size limit.
+`MAX_NESTING_DEPTH` (checked by `decode` and `check_depth`; the webhook and result decoders
+rely on `nesting_error` instead where they keep no raw JSON); `k2core.PayloadTooLargeError` for
+bodies over the size limit.
 Never: raises `RecursionError`, `msgspec` errors or `decimal` errors to the caller.
 """
 
@@ -30,6 +32,7 @@ __all__ = [
     "check_body",
     "check_depth",
     "decode",
+    "nesting_error",
     "field_check",
     "parse_daraja_time",
     "parse_decimal_text",
@@ -43,9 +46,13 @@ DEFAULT_MAX_BODY_SIZE = 1_048_576
 """The default limit on webhook and callback bodies: 1 MiB, checked before hashing."""
 
 MAX_NESTING_DEPTH = 32
-"""The deepest nesting of JSON arrays and objects accepted.
+"""The deepest nesting of JSON arrays and objects in any value returned as raw JSON.
 
-The deepest documented payload (a send-money result's disbursements) nests 6 levels.
+It bounds `metadata`, `errors`, and the `raw` fields of `UnknownWebhook` and `UnknownResult`,
+so code that walks those values recursively is safe. The deepest documented payload (a
+send-money result's disbursements) nests 6 levels. Nesting inside fields the SDK ignores is
+skipped in linear time; past the decoder's recursion limit (near the interpreter's recursion
+limit, which differs between Python versions) it is a `PayloadError` as well.
 """
 
 EAST_AFRICA_TIME = timezone(timedelta(hours=3), "EAT")
@@ -113,6 +120,13 @@ def check_depth(body: bytes, limit: int = MAX_NESTING_DEPTH) -> None:
             f"JSON nests arrays and objects {deepest} levels deep; the limit is {limit}",
             path="$",
         )
+
+
+def nesting_error() -> PayloadError:
+    """Return the error for a body that nests deeper than the decoder can follow."""
+    return PayloadError(
+        "JSON nests arrays and objects deeper than the decoder's recursion limit", path="$"
+    )
 
 
 def _is_shallow(skeleton: bytes, limit: int) -> bool:

@@ -35,6 +35,7 @@ from k2core._decoding import (
     AwareDatetime,
     check_body,
     check_depth,
+    nesting_error,
     payload_error,
     reject_amount,
 )
@@ -137,6 +138,11 @@ class IncomingPaymentAttributes(msgspec.Struct, frozen=True):
     metadata: Metadata = None
     links: ResultLinks = msgspec.field(default_factory=ResultLinks, name="_links")
 
+    def holds_nested_json(self) -> bool:
+        """Whether `metadata` or `errors` holds an array or object, which the depth check reads."""
+        return _nests(self.metadata) or type(self.event.errors) in _CONTAINERS
+
+
 
 class IncomingPaymentData(_ResultData, frozen=True, tag="incoming_payment"):
     """The `data` object of an STK push result or status."""
@@ -212,6 +218,16 @@ class SendMoneyAttributes(msgspec.Struct, frozen=True):
     metadata: Metadata = None
     links: ResultLinks = msgspec.field(default_factory=ResultLinks, name="_links")
 
+    def holds_nested_json(self) -> bool:
+        """Whether `metadata` or any `errors` holds an array or object, for the depth check."""
+        if _nests(self.metadata) or type(self.errors) in _CONTAINERS:
+            return True
+        return any(
+            type(disbursement.errors) in _CONTAINERS
+            for batch in self.transfer_batches or ()
+            for disbursement in batch.disbursements
+        )
+
 
 class SendMoneyData(_ResultData, frozen=True, tag="send_money"):
     """The `data` object of a send-money result or status."""
@@ -243,6 +259,11 @@ class ReversalAttributes(msgspec.Struct, frozen=True):
     errors: Errors = None
     metadata: Metadata = None
     links: ResultLinks = msgspec.field(default_factory=ResultLinks, name="_links")
+
+    def holds_nested_json(self) -> bool:
+        """Whether `metadata` or `errors` holds an array or object, which the depth check reads."""
+        return _nests(self.metadata) or type(self.errors) in _CONTAINERS
+
 
 
 class ReversalData(_ResultData, frozen=True, tag="reversal"):
@@ -293,6 +314,11 @@ class PaymentLinkAttributes(msgspec.Struct, frozen=True):
     errors: Errors = None
     metadata: Metadata = None
     links: ResultLinks = msgspec.field(default_factory=ResultLinks, name="_links")
+
+    def holds_nested_json(self) -> bool:
+        """Whether `metadata` or `errors` holds an array or object, which the depth check reads."""
+        return _nests(self.metadata) or type(self.errors) in _CONTAINERS
+
 
     def __post_init__(self) -> None:
         if not self.amount.is_finite():
@@ -345,6 +371,10 @@ class PollingAttributes(msgspec.Struct, frozen=True):
     scope: str | None = None
     scope_reference: str | None = None
     links: ResultLinks = msgspec.field(default_factory=ResultLinks, name="_links")
+
+    def holds_nested_json(self) -> bool:
+        """Return False: a polling result keeps no raw JSON values."""
+        return False
 
 
 class PollingData(_ResultData, frozen=True, tag="polling"):
@@ -479,18 +509,40 @@ def decode_result_unverified(body: bytes) -> Result:
     Status-query responses arrive over the authenticated HTTPS connection and carry no
     signature. For callbacks, use `parse_result`.
     """
-    check_depth(body)
     try:
         data = _DECODER.decode(body).data
     except msgspec.ValidationError as error:
         return _decode_unknown(body, error)
     except msgspec.DecodeError as error:
         raise payload_error(error) from error
+    except RecursionError:
+        raise nesting_error() from None
+
+    # `metadata` and `errors` are kept as raw JSON, so their nesting must respect
+    # MAX_NESTING_DEPTH. Only an array or object inside them can nest deeper, and then the
+    # exact scan of the body decides. Flat values, the usual case, skip the scan.
+    if data.attributes.holds_nested_json():
+        check_depth(body)
     return _ENVELOPES[type(data)](data=data)  # type: ignore[no-any-return]
+
+
+_FLAT_TYPES = frozenset({str, int, float, bool, type(None)})
+_CONTAINERS = (dict, list)
+
+
+def _nests(metadata: Metadata) -> bool:
+    return metadata is not None and not _FLAT_TYPES.issuperset(map(type, metadata.values()))
 
 
 def _decode_unknown(body: bytes, error: msgspec.ValidationError) -> Result:
     """Decode a body with an unmodelled `data.type`, or report why the union rejected it."""
+    try:
+        return _decode_unknown_type(body, error)
+    except RecursionError:
+        raise nesting_error() from None
+
+
+def _decode_unknown_type(body: bytes, error: msgspec.ValidationError) -> Result:
     try:
         data = _PROBE_DECODER.decode(body).data
     except msgspec.ValidationError:
@@ -501,6 +553,7 @@ def _decode_unknown(body: bytes, error: msgspec.ValidationError) -> Result:
     kind = data.type if data is not None else None
     if not isinstance(kind, str) or kind in RESULT_TYPES:
         raise payload_error(error) from error
+    check_depth(body)  # `raw` keeps the whole body, so it must respect MAX_NESTING_DEPTH.
     try:
         envelope = _UNKNOWN_DECODER.decode(body)
         raw = _RAW_DECODER.decode(body)

@@ -33,6 +33,7 @@ from k2core._decoding import (
     check_body,
     check_depth,
     field_check,
+    nesting_error,
     parse_daraja_time,
     parse_decimal_text,
     payload_error,
@@ -423,7 +424,15 @@ def decode_webhook_unverified(body: bytes) -> Webhook:
 
     Use it only for bodies already verified or for debugging; anyone can forge an unsigned body.
     """
-    check_depth(body)
+    # No depth scan here: the tagged union keeps no raw JSON, and msgspec raises
+    # RecursionError for nesting it cannot follow, even inside fields it skips.
+    try:
+        return _decode_webhook(body)
+    except RecursionError:
+        raise nesting_error() from None
+
+
+def _decode_webhook(body: bytes) -> Webhook:
     try:
         return _K2_DECODER.decode(body)
     except msgspec.ValidationError as error:
@@ -453,6 +462,7 @@ def _decode_other(body: bytes, error: msgspec.ValidationError) -> Webhook:
             path="$.topic",
         ) from error
     if isinstance(probe.topic, str) and probe.topic not in WEBHOOK_TOPICS:
+        check_depth(body)  # `raw` keeps the whole body, so it must respect MAX_NESTING_DEPTH.
         try:
             raw = _RAW_DECODER.decode(body)
         except msgspec.DecodeError as raw_error:

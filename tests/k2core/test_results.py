@@ -387,3 +387,53 @@ def test_unknown_type_with_invalid_utf8() -> None:
         parse(body)
 
     assert "UTF-8" in str(caught.value)
+
+
+def _with_metadata(metadata_json: bytes) -> bytes:
+    document = json.loads(fixture_bytes("incoming_payment.success.json"))
+    document["data"]["attributes"]["metadata"] = "METADATA"
+    return json.dumps(document).encode().replace(b'"METADATA"', metadata_json)
+
+
+def test_nested_metadata_within_limit_kept() -> None:
+    limit = k2core.MAX_NESTING_DEPTH
+    # The body itself nests 3 levels down to `metadata`, which adds 1 for its own object.
+    inner = b"[" * (limit - 4) + b"]" * (limit - 4)
+    body = _with_metadata(b'{"order": ' + inner + b"}")
+
+    result = parse(body)
+
+    assert isinstance(result, IncomingPaymentResult)
+    assert isinstance(result.data.attributes.metadata["order"], list)
+
+
+def test_metadata_deeper_than_limit_rejected() -> None:
+    limit = k2core.MAX_NESTING_DEPTH
+    inner = b"[" * limit + b"]" * limit
+    body = _with_metadata(b'{"order": ' + inner + b"}")
+
+    with pytest.raises(PayloadError) as caught:
+        parse(body)
+
+    assert f"the limit is {limit}" in str(caught.value)
+
+
+def test_deep_nesting_in_ignored_result_field_rejected() -> None:
+    document = json.loads(fixture_bytes("send_money.json"))
+    document["data"]["attributes"]["extension"] = "NESTED"
+    depth = 100_000
+    body = json.dumps(document).encode().replace(b'"NESTED"', b"[" * depth + b"]" * depth)
+
+    with pytest.raises(PayloadError) as caught:
+        parse(body)
+
+    assert "deeper than the decoder's recursion limit" in str(caught.value)
+
+
+def test_unknown_result_type_deeper_than_limit_rejected() -> None:
+    limit = k2core.MAX_NESTING_DEPTH
+    nested = "[" * limit + "]" * limit
+    body = ('{"data": {"id": "x", "type": "loyalty", "attributes": {"v": ' + nested + "}}}").encode()
+
+    with pytest.raises(PayloadError):
+        parse(body)

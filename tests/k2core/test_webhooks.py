@@ -330,7 +330,32 @@ def test_deeply_nested_body_is_payload_error() -> None:
         parse(body)
 
     assert caught.value.path == "$"
-    assert "deep" in str(caught.value)
+
+
+def test_deep_nesting_in_ignored_field_is_payload_error() -> None:
+    document = json.loads(fixture_bytes("buygoods_transaction_received.json"))
+    document["event"]["extension"] = "NESTED"
+    depth = 100_000
+    body = json.dumps(document).encode().replace(b'"NESTED"', b"[" * depth + b"]" * depth)
+    assert len(body) > 200_000
+
+    with pytest.raises(PayloadError) as caught:
+        parse(body)
+
+    assert caught.value.path == "$"
+    assert "deeper than the decoder's recursion limit" in str(caught.value)
+
+
+def test_shallow_nesting_in_ignored_field_is_skipped() -> None:
+    document = json.loads(fixture_bytes("buygoods_transaction_received.json"))
+    document["event"]["extension"] = "NESTED"
+    limit = k2core.MAX_NESTING_DEPTH
+    nested = b"[" * (limit + 5) + b"]" * (limit + 5)
+    body = json.dumps(document).encode().replace(b'"NESTED"', nested)
+
+    event = parse(body)
+
+    assert isinstance(event, BuygoodsTransactionReceived)
 
 
 def test_deep_unclosed_brackets_are_payload_error() -> None:
