@@ -433,7 +433,9 @@ def test_deep_nesting_in_ignored_result_field_rejected() -> None:
 def test_unknown_result_type_deeper_than_limit_rejected() -> None:
     limit = k2core.MAX_NESTING_DEPTH
     nested = "[" * limit + "]" * limit
-    body = ('{"data": {"id": "x", "type": "loyalty", "attributes": {"v": ' + nested + "}}}").encode()
+    body = (
+        '{"data": {"id": "x", "type": "loyalty", "attributes": {"v": ' + nested + "}}}"
+    ).encode()
 
     with pytest.raises(PayloadError):
         parse(body)
