@@ -114,7 +114,8 @@ def authorize(request: Request, token: str) -> Request:
         raise TypeError(f"token must be a str, not {type(token).__name__}")
     if not token:
         raise ValueError("access token is empty")
-    if any(not (0x21 <= ord(char) <= 0x7E) for char in token):
+    # Printable ASCII without a space is exactly the range 0x21-0x7E, checked in C code.
+    if not (token.isascii() and token.isprintable()) or " " in token:
         raise ValueError(
             "access token contains whitespace, control or non-ASCII characters; "
             "it must be printable ASCII without spaces"
