@@ -177,7 +177,9 @@ class ApiError(K2Error):
         super().__init__(self._summary())
 
     def _summary(self) -> str:
-        code = f" {self.code}" if self.code is not None else ""
+        # The API's `error_code` often repeats the status (`400`); show it only when it adds.
+        shown = self.code is not None and self.code != str(self.status)
+        code = f" {self.code}" if shown else ""
         return f"HTTP {self.status}{code}: {self.message}"
 
     def __reduce__(self) -> tuple[object, ...]:

@@ -123,16 +123,18 @@ def find_signature(headers: HeaderContainer) -> str | None:
     Raises `MalformedSignatureError` when the header appears several times with different
     values; identical repeats count as one.
     """
-    if isinstance(headers, Headers):
-        pairs: Iterable[tuple[object, object]] = headers.items()
-    elif isinstance(headers, Mapping):
-        pairs = headers.items()
+    if isinstance(headers, (Headers, Mapping)):
+        pairs: Iterable[object] = headers.items()
+    elif callable(getattr(headers, "items", None)):
+        # Header objects that are not Mappings, such as the standard library's
+        # `http.client.HTTPMessage`, iterate over names only but offer `items()`.
+        pairs = headers.items()  # type: ignore[attr-defined]
     else:
         pairs = headers
 
     values = [
         _text(item).strip(_ASCII_WHITESPACE)
-        for name, value in pairs
+        for name, value in map(_pair, pairs)
         if _text(name).lower() in _HEADER_NAMES
         for item in _listed(value)
     ]
@@ -140,6 +142,15 @@ def find_signature(headers: HeaderContainer) -> str | None:
         return None
     _require_one_value(values)
     return values[0]
+
+
+def _pair(item: object) -> tuple[object, object]:
+    if isinstance(item, (tuple, list)) and len(item) == 2:
+        return item[0], item[1]
+    raise TypeError(
+        "headers must be a mapping, an object with items(), or (name, value) pairs; "
+        f"got an item of type {type(item).__name__}"
+    )
 
 
 def _matches(body: bytes, keys: tuple[bytes, ...], signature: str) -> bool:

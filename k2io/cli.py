@@ -11,6 +11,7 @@ in full. `trigger` sends only to loopback hosts.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import sys
@@ -426,6 +427,14 @@ def _run_emulator(args: argparse.Namespace) -> int:
         emulator.start()
     except (ValueError, OSError) as exc:
         raise UsageError(f"cannot start the emulator: {exc}") from None
+
+    # A library logs through a NullHandler; this command owns its process, so it shows the
+    # emulator's notices (refused callbacks, failed deliveries) on standard error.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    emulator_logger = logging.getLogger("k2io.emulator")
+    emulator_logger.addHandler(handler)
+    emulator_logger.setLevel(logging.INFO)
 
     stop = threading.Event()
     _on_termination(stop)

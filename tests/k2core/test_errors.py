@@ -69,11 +69,18 @@ def test_rate_limited_keeps_retry_after_through_pickle() -> None:
     assert restored.status == 429
 
 
-def test_api_error_summary() -> None:
+def test_api_error_summary_skips_repeated_status() -> None:
     error = k2core.AuthenticationError(401, "InvalidAccessToken", code="401")
 
-    assert str(error) == "HTTP 401 401: InvalidAccessToken"
+    assert str(error) == "HTTP 401: InvalidAccessToken"
+    assert error.code == "401"
     assert error.status == 401
+
+
+def test_api_error_summary_shows_distinct_code() -> None:
+    error = k2core.AuthenticationError(401, "The access token expired", code="ExpiredAccessToken")
+
+    assert str(error) == "HTTP 401 ExpiredAccessToken: The access token expired"
 
 
 def test_payload_too_large_message() -> None:

@@ -82,7 +82,7 @@ def test_api_error_body_gives_code_and_message() -> None:
     assert error.code == "400"
     assert error.message == "Subscriber phone number is an invalid number"
     assert error.body_excerpt == json.dumps(body)
-    assert str(error) == "HTTP 400 400: Subscriber phone number is an invalid number"
+    assert str(error) == "HTTP 400: Subscriber phone number is an invalid number"
 
 
 def test_string_error_code_kept() -> None:

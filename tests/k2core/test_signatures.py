@@ -260,3 +260,18 @@ def test_find_then_verify_round_trip() -> None:
     environ = {"HTTP_X_KOPOKOPO_SIGNATURE": signature}
 
     verify_signature(BODY, find_signature(environ), API_KEY)
+
+
+def test_find_signature_reads_stdlib_http_message() -> None:
+    import email.parser
+    import http.client
+
+    raw = "Content-Type: application/json\r\nx-kopokopo-signature:  " + "ab" * 32 + "\r\n\r\n"
+    message = email.parser.Parser(_class=http.client.HTTPMessage).parsestr(raw)
+
+    assert k2core.find_signature(message) == "ab" * 32
+
+
+def test_find_signature_rejects_unusable_container() -> None:
+    with pytest.raises(TypeError, match="headers must be a mapping"):
+        k2core.find_signature(["X-KopoKopo-Signature"])  # type: ignore[list-item]

@@ -381,4 +381,7 @@ def test_emulator_command_serves_until_interrupted() -> None:
     assert "k2-emulator-client-secret" not in "".join(lines)
     assert process.returncode == 0
     assert "stopped" in out
-    assert err == ""
+    assert "Traceback" not in err
+    assert "WARNING" not in err
+    assert "ERROR" not in err
+    assert API_KEY not in err
