@@ -53,6 +53,10 @@ so code that walks those values recursively is safe. The deepest documented payl
 send-money result's disbursements) nests 6 levels. Nesting inside fields the SDK ignores is
 skipped in linear time; past the decoder's recursion limit (near the interpreter's recursion
 limit, which differs between Python versions) it is a `PayloadError` as well.
+
+NOTE: an application that raises `sys.setrecursionlimit` far above its default also lets
+msgspec recurse that deep in C code while skipping ignored fields. Keep the default limit in
+processes that decode bodies from untrusted sources with the `*_unverified` functions.
 """
 
 EAST_AFRICA_TIME = timezone(timedelta(hours=3), "EAT")

@@ -30,6 +30,7 @@ from k2core._builders import create_operation, get_operation
 from k2core.config import BaseUrl
 from k2core.errors import FieldError
 from k2core.operation import Operation
+from k2core.params import REQUIRED
 from k2core.responses import json_parser
 from k2core.statuses import ExternalRecipientStatus
 
@@ -93,7 +94,7 @@ class _Body(msgspec.Struct):
 def create(
     base_url: str | BaseUrl,
     *,
-    type: str,
+    type: str = REQUIRED,
     nickname: str | None = None,
     first_name: str | None = None,
     last_name: str | None = None,

@@ -22,6 +22,7 @@ from k2core import params
 from k2core._builders import Links, create_operation, get_operation, result_parser
 from k2core.config import BaseUrl
 from k2core.operation import Operation
+from k2core.params import REQUIRED
 from k2core.results import IncomingPaymentResult
 
 __all__ = ["PAYMENT_CHANNEL", "create", "get"]
@@ -56,12 +57,12 @@ class _Body(msgspec.Struct, kw_only=True):
 def create(
     base_url: str | BaseUrl,
     *,
-    till_number: str,
-    first_name: str,
-    last_name: str,
-    phone_number: str,
-    amount: int | Decimal | str,
-    callback_url: str,
+    till_number: str = REQUIRED,
+    first_name: str = REQUIRED,
+    last_name: str = REQUIRED,
+    phone_number: str = REQUIRED,
+    amount: int | Decimal | str = REQUIRED,
+    callback_url: str = REQUIRED,
     currency: str = "KES",
     email: str | None = None,
     middle_name: str | None = None,

@@ -29,6 +29,13 @@ from k2core.errors import FieldError, ValidationError
 # which also keeps a mistyped exponent from building a huge number.
 _MAX_AMOUNT = Decimal("999999999999.99")
 
+REQUIRED: Any = None
+"""Default of every required parameter of the builders.
+
+Leaving a required parameter out is then reported as "is missing" in the one `ValidationError`
+that lists every invalid field, instead of a `TypeError` naming only the first omission. It is
+typed `Any` so that the parameters keep their real types for type checkers."""
+
 __all__ = [
     "CURRENCIES",
     "DESTINATION_TYPES",
@@ -149,7 +156,8 @@ def amount(errors: Errors, field: str, value: object) -> Decimal:
 
     Accepted: `int`, `Decimal` or a numeric string such as `"1500.50"`. Rejected: `float`
     (binary floats cannot hold most decimal amounts exactly), `bool`, zero, negative values,
-    NaN, infinity and fractions of a cent (KES has two decimal places). The value is never
+    NaN, infinity, fractions of a cent (KES has two decimal places), and strings with
+    underscores or non-ASCII digits. The value is never
     rounded. It is returned in plain notation (`Decimal("1E+3")` becomes `1000`) because some
     JSON parsers read a number with an exponent as a binary float.
     """
@@ -257,7 +265,7 @@ def url(errors: Errors, field: str, value: object, *, https_only: bool = False) 
 def metadata(errors: Errors, field: str, value: object) -> dict[str, Any] | UnsetType:
     """Check optional metadata: at most 5 entries, non-empty string keys, scalar values.
 
-    Scalar values are strings, integers, booleans, `Decimal` and finite floats. Nested
+    Scalar values are strings, integers, booleans, and finite `Decimal` and float values. Nested
     objects, lists and `None` are rejected. The mapping is sent as given, not copied deeply.
     """
     if value is None:
@@ -321,6 +329,11 @@ def _decimal(value: object) -> Decimal | None:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, str) and value.strip():
+        # `Decimal` also reads underscores ("10_00" is 1000) and non-ASCII digits such as
+        # Arabic-Indic ones. Only ASCII digits are accepted, so the amount sent is the amount
+        # written.
+        if not value.isascii() or "_" in value:
+            return None
         try:
             return Decimal(value.strip())
         except InvalidOperation:
@@ -375,15 +388,23 @@ def _check_metadata_entry(errors: Errors, field: str, key: object, item: object)
             )
         )
         return
-    expected = "a string, int, Decimal, finite float or bool"
+    expected = "a string, int, finite Decimal, finite float or bool"
     if item is None:
         errors.append(FieldError(f"{field}.{key}", "value is None", expected))
     elif not isinstance(item, _SCALARS):
         errors.append(
             FieldError(f"{field}.{key}", f"value is of type {type(item).__name__}", expected)
         )
-    elif isinstance(item, float) and not math.isfinite(item):
+    elif not _is_finite(item):
         errors.append(FieldError(f"{field}.{key}", "value is not a finite number", expected))
+
+
+def _is_finite(item: object) -> bool:
+    # A non-finite float or Decimal cannot be sent as a JSON number. `math.isfinite` raises
+    # for a signaling NaN, so a `Decimal` is asked directly.
+    if isinstance(item, Decimal):
+        return item.is_finite()
+    return not isinstance(item, float) or math.isfinite(item)
 
 
 def _text_problem(value: object) -> str:

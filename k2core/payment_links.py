@@ -24,6 +24,7 @@ from k2core._decoding import decode
 from k2core.config import BaseUrl
 from k2core.http import Request, Response
 from k2core.operation import Operation
+from k2core.params import REQUIRED
 from k2core.responses import raise_for_status
 from k2core.results import PaymentLinkResult
 
@@ -52,9 +53,9 @@ class _Body(msgspec.Struct, kw_only=True):
 def create(
     base_url: str | BaseUrl,
     *,
-    till_number: str,
-    amount: int | Decimal | str,
-    callback_url: str,
+    till_number: str = REQUIRED,
+    amount: int | Decimal | str = REQUIRED,
+    callback_url: str = REQUIRED,
     currency: str = "KES",
     payment_reference: str | None = None,
     note: str | None = None,

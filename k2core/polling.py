@@ -21,6 +21,7 @@ from k2core._builders import Links, create_operation, get_operation, result_pars
 from k2core.config import BaseUrl
 from k2core.errors import FieldError
 from k2core.operation import Operation
+from k2core.params import REQUIRED
 from k2core.results import PollingResult
 
 __all__ = ["create", "get"]
@@ -39,10 +40,10 @@ class _Body(msgspec.Struct, kw_only=True):
 def create(
     base_url: str | BaseUrl,
     *,
-    scope: str,
-    from_time: datetime | str,
-    to_time: datetime | str,
-    callback_url: str,
+    scope: str = REQUIRED,
+    from_time: datetime | str = REQUIRED,
+    to_time: datetime | str = REQUIRED,
+    callback_url: str = REQUIRED,
     scope_reference: str | None = None,
 ) -> Operation[str]:
     """Build `POST /api/v2/polling`; the parser returns the Location URL."""

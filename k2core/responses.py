@@ -124,7 +124,10 @@ def parse_retry_after(value: str | None, now: datetime | None) -> float | None:
         return None
     text = value.strip()
     if text.isascii() and text.isdigit():
-        return float(int(text))
+        try:
+            return float(int(text))
+        except (ValueError, OverflowError):
+            return None  # too many digits for int() or float(), so the value is unreadable
     if now is None or not text:
         return None
     try:

@@ -18,6 +18,7 @@ from k2core import params
 from k2core._builders import Links, create_operation, get_operation, result_parser
 from k2core.config import BaseUrl
 from k2core.operation import Operation
+from k2core.params import REQUIRED
 from k2core.results import ReversalResult
 
 __all__ = ["create", "get"]
@@ -35,9 +36,9 @@ class _Body(msgspec.Struct, kw_only=True):
 def create(
     base_url: str | BaseUrl,
     *,
-    transaction_reference: str,
-    reason: str,
-    callback_url: str,
+    transaction_reference: str = REQUIRED,
+    reason: str = REQUIRED,
+    callback_url: str = REQUIRED,
     metadata: dict[str, Any] | None = None,
 ) -> Operation[str]:
     """Build `POST /api/v2/reversals`; the parser returns the Location URL."""

@@ -29,6 +29,7 @@ from k2core._builders import Links, create_operation, get_operation, result_pars
 from k2core.config import BaseUrl
 from k2core.errors import FieldError
 from k2core.operation import Operation
+from k2core.params import REQUIRED
 from k2core.results import SendMoneyResult
 
 __all__ = [
@@ -190,7 +191,7 @@ class _Body(msgspec.Struct, kw_only=True):
 def create(
     base_url: str | BaseUrl,
     *,
-    callback_url: str,
+    callback_url: str = REQUIRED,
     destinations: Sequence[Destination | Mapping[str, Any]] | None = None,
     currency: str = "KES",
     source_identifier: str | None = None,

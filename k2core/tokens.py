@@ -26,6 +26,7 @@ from k2core.config import USER_AGENT, BaseUrl, oauth_url
 from k2core.errors import PayloadError
 from k2core.http import Headers, Request, Response
 from k2core.operation import Operation
+from k2core.params import REQUIRED
 from k2core.responses import raise_for_status
 
 __all__ = [
@@ -143,7 +144,7 @@ class _InfoWire(msgspec.Struct):
 
 
 def request_token(
-    base_url: str | BaseUrl, *, client_id: str, client_secret: str
+    base_url: str | BaseUrl, *, client_id: str = REQUIRED, client_secret: str = REQUIRED
 ) -> Operation[AccessToken]:
     """Build the client-credentials token request (`POST /oauth/token`)."""
     errors: params.Errors = []
@@ -161,7 +162,11 @@ def request_token(
 
 
 def revoke_token(
-    base_url: str | BaseUrl, *, client_id: str, client_secret: str, token: str
+    base_url: str | BaseUrl,
+    *,
+    client_id: str = REQUIRED,
+    client_secret: str = REQUIRED,
+    token: str = REQUIRED,
 ) -> Operation[None]:
     """Build the revocation of `token` (`POST /oauth/revoke`); parsing returns `None`."""
     form = _token_form(client_id, client_secret, token)
@@ -170,7 +175,11 @@ def revoke_token(
 
 
 def introspect_token(
-    base_url: str | BaseUrl, *, client_id: str, client_secret: str, token: str
+    base_url: str | BaseUrl,
+    *,
+    client_id: str = REQUIRED,
+    client_secret: str = REQUIRED,
+    token: str = REQUIRED,
 ) -> Operation[TokenIntrospection]:
     """Build the introspection of `token` (`POST /oauth/introspect`)."""
     form = _token_form(client_id, client_secret, token)

@@ -21,6 +21,7 @@ from k2core._builders import create_operation, get_operation
 from k2core.config import BaseUrl
 from k2core.errors import FieldError
 from k2core.operation import Operation
+from k2core.params import REQUIRED
 from k2core.responses import json_parser
 from k2core.statuses import WebhookSubscriptionStatus
 
@@ -42,9 +43,9 @@ class _Body(msgspec.Struct, kw_only=True):
 def create(
     base_url: str | BaseUrl,
     *,
-    event_type: str,
-    url: str,
-    scope: str,
+    event_type: str = REQUIRED,
+    url: str = REQUIRED,
+    scope: str = REQUIRED,
     scope_reference: str | None = None,
     enable_daraja_payload: bool | None = None,
 ) -> Operation[str]:

@@ -21,6 +21,7 @@ from k2core import (
     IncomingPaymentResult,
     NotFoundError,
     PayloadError,
+    ValidationError,
     incoming_payments,
 )
 from k2core.testing_params import incoming_payment_params
@@ -124,12 +125,15 @@ def test_unknown_keyword_is_type_error() -> None:
         build(subscriber={"phone_number": "0712345678"})
 
 
-def test_missing_required_keyword_is_type_error() -> None:
+def test_missing_required_keyword_is_validation_error() -> None:
     values = dict(VALID)
     del values["phone_number"]
 
-    with pytest.raises(TypeError):
+    with pytest.raises(ValidationError) as caught:
         incoming_payments.create(BASE, **values)
+
+    assert caught.value.fields == ("phone_number",)
+    assert caught.value.errors[0].problem == "is missing"
 
 
 @given(incoming_payment_params())

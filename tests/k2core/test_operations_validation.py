@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from operation_support import BASE
 
+import k2core
 from k2core import (
     ValidationError,
     external_recipients,
@@ -71,3 +73,34 @@ def test_valid_parameters_build(area: str, data: st.DataObject) -> None:
 
     assert operation.request.method == "POST"
     assert operation.request.body.startswith(b"{")
+
+
+@pytest.mark.parametrize(
+    ("build", "required"),
+    [
+        (
+            "incoming_payments.create",
+            {"till_number", "first_name", "last_name", "phone_number", "amount", "callback_url"},
+        ),
+        ("reversals.create", {"transaction_reference", "reason", "callback_url"}),
+        ("webhook_subscriptions.create", {"event_type", "url", "scope"}),
+        ("send_money.create", {"callback_url"}),
+        ("polling.create", {"scope", "from_time", "to_time", "callback_url"}),
+        ("payment_links.create", {"till_number", "amount", "callback_url"}),
+        ("external_recipients.create", {"type"}),
+        ("transfer_accounts.create", {"type"}),
+        ("tokens.request_token", {"client_id", "client_secret"}),
+        ("tokens.revoke_token", {"client_id", "client_secret", "token"}),
+        ("tokens.introspect_token", {"client_id", "client_secret", "token"}),
+    ],
+)
+def test_omitted_required_fields_listed_together(build: str, required: set[str]) -> None:
+    module_name, function_name = build.split(".")
+    builder = getattr(importlib.import_module(f"k2core.{module_name}"), function_name)
+
+    with pytest.raises(k2core.ValidationError) as caught:
+        builder("https://sandbox.kopokopo.com")
+
+    assert set(caught.value.fields) == required
+    for error in caught.value.errors:
+        assert error.problem == "is missing"

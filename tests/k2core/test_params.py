@@ -118,6 +118,9 @@ def test_amount_accepts_exact_values(value: object, expected: Decimal) -> None:
         ("Infinity", "is not a finite number"),
         (Decimal("-Infinity"), "is not a finite number"),
         ("abc", "is not a decimal number"),
+        ("10_00", "is not a decimal number"),
+        ("\u0661\u0660", "is not a decimal number"),
+        ("\uff11\uff10", "is not a decimal number"),
         ("", "is empty"),
         (None, "is missing"),
         ([100], "is of type list"),
@@ -291,6 +294,14 @@ def test_metadata_reports_each_bad_entry() -> None:
         "field.nan",
         "field['']",
     ]
+
+
+@pytest.mark.parametrize("value", [Decimal("NaN"), Decimal("-Infinity"), Decimal("sNaN")])
+def test_metadata_rejects_non_finite_decimal(value: Decimal) -> None:
+    _, errors = check(params.metadata, {"rate": value})
+
+    assert [error.field for error in errors] == ["field.rate"]
+    assert errors[0].problem == "value is not a finite number"
 
 
 def test_metadata_rejects_non_string_key() -> None:

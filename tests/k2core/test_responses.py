@@ -224,6 +224,13 @@ def test_429_retry_after_seconds() -> None:
     assert error.retry_after == 30.0
 
 
+def test_429_overlong_retry_after_is_ignored() -> None:
+    error = raised(response(429, b"", **{"Retry-After": "9" * 5000}))
+
+    assert isinstance(error, RateLimitedError)
+    assert error.retry_after is None
+
+
 def test_429_retry_after_date_uses_server_date() -> None:
     answer = response(
         429,
@@ -270,6 +277,8 @@ NOW = datetime(2026, 10, 21, 7, 28, 0, tzinfo=timezone.utc)
         ("", NOW, None),
         (None, NOW, None),
         ("Wed, 21 Oct 2026 07:30:00 -0000", NOW, None),
+        ("9" * 400, NOW, None),
+        ("9" * 5000, NOW, None),
     ],
 )
 def test_parse_retry_after(value: str | None, now: datetime | None, expected: float | None) -> None:
