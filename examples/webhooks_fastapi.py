@@ -21,13 +21,24 @@ API_KEY = os.environ.get("K2_API_KEY", "")
 processed_ids: set[str] = set()
 
 
+async def read_limited_body(request: Request) -> bytes | None:
+    """Read the raw body, or return None as soon as it exceeds the size k2core accepts.
+
+    Reading in chunks also bounds a chunked upload, which has no Content-Length to check.
+    """
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > k2core.DEFAULT_MAX_BODY_SIZE:
+            return None
+    return bytes(body)
+
+
 @app.post("/k2/webhooks")
 async def receive_webhook(request: Request) -> Response:
-    length = request.headers.get("content-length")
-    if length is not None and length.isdigit() and int(length) > k2core.DEFAULT_MAX_BODY_SIZE:
+    body = await read_limited_body(request)
+    if body is None:
         return Response("body too large", status_code=413)
-
-    body = await request.body()
     try:
         # request.scope["headers"] (ASGI byte pairs) works here as well as request.headers.
         event = k2core.parse_webhook(body, k2core.find_signature(request.headers), API_KEY)
@@ -43,7 +54,9 @@ async def receive_webhook(request: Request) -> Response:
 
 @app.post("/k2/callbacks")
 async def receive_result(request: Request) -> Response:
-    body = await request.body()
+    body = await read_limited_body(request)
+    if body is None:
+        return Response("body too large", status_code=413)
     try:
         result = k2core.parse_result(body, k2core.find_signature(request.scope["headers"]), API_KEY)
     except k2core.SignatureError:

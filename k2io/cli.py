@@ -18,13 +18,14 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from types import FrameType
 from typing import IO, NoReturn
 
 import msgspec
 
 import k2core
+from k2core import params
 from k2io.emulator import DEFAULT_API_KEY, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator
 from k2io.emulator.callbacks import post_signed
 from k2io.emulator.events import EVENT_TYPES, EventValues, webhook_event
@@ -284,12 +285,14 @@ def _port(text: str) -> int:
 
 
 def _amount(text: str) -> Decimal:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an amount in KES") from None
-    if not value.is_finite() or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a positive amount in KES")
+    # The SDK's own amount check also rejects fractions of a cent, digit separators and
+    # values too large to format, such as "1e400".
+    problems: list[k2core.FieldError] = []
+    value = params.amount(problems, "amount", text)
+    if problems:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a valid amount in KES: it {problems[0].problem}"
+        )
     return value
 
 

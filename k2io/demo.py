@@ -153,23 +153,13 @@ def run_demo(settings: DemoSettings) -> int:
         settings.client_id = emulator.client_id
         settings.client_secret = emulator.client_secret
         settings.api_key = emulator.api_key
-    if not (settings.client_id and settings.client_secret and settings.api_key):
-        raise ValueError("client_id, client_secret and api_key are required with a base URL")
-    remote = not is_loopback_host(urlsplit(settings.base_url).hostname)
-    if remote and settings.callback_url is None:
-        raise ValueError(
-            "a remote base URL cannot reach the local callback receiver; pass --callback-url "
-            "with a public URL that forwards to it"
-        )
+    try:
+        client, receiver = _connect(settings)
+    except BaseException:
+        if emulator is not None:
+            emulator.stop()
+        raise
 
-    receiver = CallbackReceiver(settings.callback_port).start()
-    client = Client(
-        client_id=settings.client_id,
-        client_secret=settings.client_secret,
-        api_key=settings.api_key,
-        base_url=settings.base_url,
-        timeout=10.0,
-    )
     try:
         return _Demo(settings, client, receiver, emulator).run()
     finally:
@@ -177,6 +167,39 @@ def run_demo(settings: DemoSettings) -> int:
         receiver.stop()
         if emulator is not None:
             emulator.stop()
+
+
+def _connect(settings: DemoSettings) -> tuple[Client, CallbackReceiver]:
+    # Every problem with the settings is a ValueError, which the command line reports in one
+    # line as bad input.
+    if not (settings.client_id and settings.client_secret and settings.api_key):
+        raise ValueError("client_id, client_secret and api_key are required with a base URL")
+    try:
+        base = k2core.base_url(settings.base_url or "")
+    except k2core.UnsafeUrlError as exc:
+        raise ValueError(str(exc)) from None
+    if not is_loopback_host(urlsplit(base.url).hostname) and settings.callback_url is None:
+        raise ValueError(
+            "a remote base URL cannot reach the local callback receiver; pass --callback-url "
+            "with a public URL that forwards to it"
+        )
+
+    client = Client(
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        api_key=settings.api_key,
+        base_url=base,
+        timeout=10.0,
+    )
+    try:
+        receiver = CallbackReceiver(settings.callback_port).start()
+    except OSError as exc:
+        client.close()
+        raise ValueError(
+            f"cannot start the callback receiver on 127.0.0.1 port {settings.callback_port}: "
+            f"{exc.strerror or exc}"
+        ) from None
+    return client, receiver
 
 
 class _Demo:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+import k2core
 from k2core.testing import signed_sample
 
 API_KEY = "example-api-key"
@@ -36,8 +37,15 @@ def flask_post(monkeypatch: pytest.MonkeyPatch) -> Iterator[Post]:
     yield post
 
 
-def _call_asgi(app: Any, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
-    """Send one HTTP request to an ASGI app in-process, as a server would."""
+def _call_asgi(
+    app: Any, path: str, body: bytes, headers: dict[str, str], *, chunk_size: int | None = None
+) -> tuple[int, bytes]:
+    """Send one HTTP request to an ASGI app in-process, as a server would.
+
+    With `chunk_size` the body arrives in chunks of that size without a Content-Length, as a
+    chunked upload does.
+    """
+    length = [] if chunk_size else [(b"content-length", str(len(body)).encode())]
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -49,11 +57,16 @@ def _call_asgi(app: Any, path: str, body: bytes, headers: dict[str, str]) -> tup
         "query_string": b"",
         "root_path": "",
         "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
-        + [(b"content-length", str(len(body)).encode())],
+        + length,
         "client": ("127.0.0.1", 50000),
         "server": ("127.0.0.1", 8000),
     }
-    messages = [{"type": "http.request", "body": body, "more_body": False}]
+    size = chunk_size or max(len(body), 1)
+    pieces = [body[start : start + size] for start in range(0, max(len(body), 1), size)]
+    messages = [
+        {"type": "http.request", "body": piece, "more_body": index < len(pieces) - 1}
+        for index, piece in enumerate(pieces)
+    ]
     sent: list[dict[str, Any]] = []
 
     async def receive() -> dict[str, Any]:
@@ -189,3 +202,17 @@ def test_flask_receiver_rejects_oversize_body(monkeypatch: pytest.MonkeyPatch) -
     response = client.post("/k2/webhooks", data=body, headers={"X-KopoKopo-Signature": "0" * 64})
 
     assert response.status_code == 413
+
+
+@pytest.mark.parametrize("path", ["/k2/webhooks", "/k2/callbacks"])
+@pytest.mark.parametrize("chunk_size", [None, 64 * 1024])
+def test_fastapi_receiver_rejects_oversize_body(
+    monkeypatch: pytest.MonkeyPatch, path: str, chunk_size: int | None
+) -> None:
+    module = _load("webhooks_fastapi", monkeypatch)
+    body = b" " * (k2core.DEFAULT_MAX_BODY_SIZE + 1)
+    headers = {"X-KopoKopo-Signature": "0" * 64}
+
+    status, _ = _call_asgi(module.app, path, body, headers, chunk_size=chunk_size)
+
+    assert status == 413

@@ -25,6 +25,7 @@ Faults and their options:
 from __future__ import annotations
 
 import fnmatch
+import math
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -95,6 +96,7 @@ class FaultTable:
             raise ValueError(f"fault path must start with '/': {path!r}")
         if times is not None and times < 1:
             raise ValueError(f"times must be at least 1 or None, not {times}")
+        _check_options(fault, options)
 
         entry = Fault(path, fault, method.upper() if method else None, times, dict(options))
         with self._lock:
@@ -114,3 +116,23 @@ class FaultTable:
         """Remove every injected fault."""
         with self._lock:
             self._faults.clear()
+
+
+def _check_options(fault: str, options: Mapping[str, Any]) -> None:
+    # A status outside 100-599 would make the server write an invalid status line, which a
+    # test would see as a broken connection instead of the status it asked for.
+    status = options.get("status")
+    if status is not None and (
+        isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599
+    ):
+        raise ValueError(f"fault {fault!r}: status must be an int from 100 to 599, not {status!r}")
+    seconds = options.get("seconds")
+    if seconds is not None and (
+        isinstance(seconds, bool)
+        or not isinstance(seconds, (int, float))
+        or not 0 <= seconds < math.inf
+    ):
+        raise ValueError(
+            f"fault {fault!r}: seconds must be a finite number of seconds, 0 or more, "
+            f"not {seconds!r}"
+        )

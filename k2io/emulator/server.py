@@ -14,6 +14,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import logging
+import math
 import socket
 import ssl
 import threading
@@ -52,6 +53,8 @@ DEFAULT_API_KEY = "k2-emulator-api-key"
 
 MAX_BODY_SIZE = 1024 * 1024
 MAX_DRAINED_SIZE = 8 * 1024 * 1024
+# The largest amount the SDK accepts in a request, so a larger balance could not be paid out.
+MAX_BALANCE = Decimal("999999999999.99")
 
 
 @dataclass(frozen=True)
@@ -372,8 +375,7 @@ class Emulator:
                 raise ValueError(f"{name} must be a non-empty string")
         if not api_key:
             raise ValueError("api_key must be a non-empty string")
-        if token_lifetime <= 0 or completion_delay < 0:
-            raise ValueError("token_lifetime must be positive and completion_delay not negative")
+        _check_settings(token_lifetime, completion_delay, callback_timeout, initial_balance)
 
         self._host = host
         self._port = port
@@ -542,6 +544,28 @@ class Emulator:
     def expire_tokens(self) -> int:
         """Expire every token issued so far; return how many were still valid."""
         return self.tokens.expire_all()
+
+
+def _check_settings(
+    token_lifetime: float, completion_delay: float, callback_timeout: float, balance: object
+) -> None:
+    for name, value, least in (
+        ("token_lifetime", token_lifetime, "greater than 0"),
+        ("completion_delay", completion_delay, "0 or more"),
+        ("callback_timeout", callback_timeout, "greater than 0"),
+    ):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(f"{name} must be a number of seconds, not {value!r}")
+        valid = value >= 0 if least == "0 or more" else value > 0
+        if not (valid and math.isfinite(value)):
+            raise ValueError(f"{name} must be a finite number of seconds {least}, got {value!r}")
+
+    # A float cannot be added to the Decimal amounts of payments, so it is rejected here
+    # rather than failing the first payment that changes the balance.
+    if isinstance(balance, bool) or not isinstance(balance, (int, Decimal)):
+        raise TypeError(f"initial_balance must be an int or Decimal amount in KES, not {balance!r}")
+    if not (Decimal(balance).is_finite() and 0 <= balance <= MAX_BALANCE):
+        raise ValueError(f"initial_balance must be between 0 and {MAX_BALANCE} KES, not {balance}")
 
 
 def _checked_kind(kind: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import socket
 
 import pytest
 
@@ -120,6 +121,35 @@ def test_demo_command_needs_credentials_for_a_base_url(
     assert status == 2
     assert err.count("\n") == 1
     assert "K2_CLIENT_ID" in err
+
+
+def test_demo_command_rejects_invalid_base_url(capsys: pytest.CaptureFixture[str]) -> None:
+    credentials = ["--client-id", "a", "--client-secret", "b", "--api-key", "c"]
+    callback = ["--callback-url", "http://127.0.0.1:9/k2"]
+
+    status = main(["demo", "--base-url", "not a url", *credentials, *callback])
+
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.count("\n") == 1
+    assert "base_url" in err
+
+
+def test_demo_command_reports_busy_callback_port(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("K2_BASE_URL", raising=False)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        status = main(["demo", "--callback-port", str(port)])
+
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.count("\n") == 1
+    assert f"callback receiver on 127.0.0.1 port {port}" in err
 
 
 def test_demo_remote_base_url_needs_callback_url() -> None:

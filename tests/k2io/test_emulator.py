@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -294,6 +295,25 @@ def test_requests_are_recorded(k2_emulator: Emulator) -> None:
 def test_emulator_rejects_non_loopback_host() -> None:
     with pytest.raises(ValueError, match="loopback"):
         Emulator(host="0.0.0.0")
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "error"),
+    [
+        ("token_lifetime", 0, ValueError),
+        ("completion_delay", -1, ValueError),
+        ("completion_delay", float("nan"), ValueError),
+        ("callback_timeout", float("inf"), ValueError),
+        ("token_lifetime", "60", TypeError),
+        ("initial_balance", 1500.5, TypeError),
+        ("initial_balance", Decimal("-1"), ValueError),
+        ("initial_balance", Decimal("NaN"), ValueError),
+        ("initial_balance", Decimal("1e400"), ValueError),
+    ],
+)
+def test_emulator_rejects_bad_settings(setting: str, value: object, error: type) -> None:
+    with pytest.raises(error, match=setting):
+        Emulator(**{setting: value})
 
 
 def test_emulator_repr_masks_secrets(k2_emulator: Emulator) -> None:

@@ -155,6 +155,10 @@ def test_fault_applies_given_times(k2_emulator: Emulator) -> None:
         (("/x", "delay"), {"status": 500}, "has no option 'status'"),
         (("x", "delay"), {}, "must start with '/'"),
         (("/x", "delay"), {"times": 0}, "times must be at least 1"),
+        (("/x", "status"), {"status": 99}, "status must be an int from 100 to 599"),
+        (("/x", "html_error"), {"status": "502"}, "status must be an int from 100 to 599"),
+        (("/x", "delay"), {"seconds": -1}, "seconds must be a finite number"),
+        (("/x", "delay"), {"seconds": float("nan")}, "seconds must be a finite number"),
     ],
 )
 def test_inject_rejects_bad_arguments(
