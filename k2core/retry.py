@@ -12,14 +12,16 @@ The rules, in the order `decide` applies them:
 | ----------------------------------------- | ------------------ | ------------------------------ |
 | not sent (refused, connect timeout, TLS)  | retry              | retry                          |
 | may have been sent (read timeout, reset)  | retry              | give up, outcome unknown       |
-| 429 Too Many Requests                     | retry              | retry (see below)              |
+| 429 Too Many Requests                     | retry              | give up (see below)            |
 | 500, 502, 503, 504 (`retry_statuses`)     | retry              | give up, outcome unknown       |
 | any other 5xx                             | give up            | give up, outcome unknown       |
 | any other status                          | give up            | give up                        |
 
-A 429 means the API's rate limiter rejected the request before processing it, so a create that
-got one did nothing and may be sent again. `RetryPolicy(retry_rate_limited_creates=False)` turns
-that off for callers who prefer not to rely on it. A `Retry-After` longer than
+A 429 usually means a rate limiter rejected the request before processing it, but K2 does not
+document that, so a create that got one is not repeated by default: the caller receives the
+`RateLimitedError` with its `retry_after` and decides.
+`RetryPolicy(retry_rate_limited_creates=True)` repeats such creates for callers who accept
+that assumption. A `Retry-After` longer than
 `max_retry_after` makes `decide` give up instead of retrying early.
 """
 
@@ -69,7 +71,7 @@ class RetryPolicy(msgspec.Struct, frozen=True, kw_only=True):
     jitter: float = 0.5
     max_retry_after: float = 60.0
     retry_statuses: frozenset[int] = frozenset({500, 502, 503, 504})
-    retry_rate_limited_creates: bool = True
+    retry_rate_limited_creates: bool = False
 
     def __post_init__(self) -> None:
         _check_policy(self)
@@ -162,7 +164,10 @@ def _judge_rate_limit(
     policy: RetryPolicy, request: Request, response: Response, now: datetime
 ) -> Retry | GiveUp:
     if not request.idempotent and not policy.retry_rate_limited_creates:
-        return GiveUp("HTTP 429 and retry_rate_limited_creates is off")
+        return GiveUp(
+            "HTTP 429 on a request that is not safe to repeat, and retry_rate_limited_creates "
+            "is off"
+        )
 
     header = response.headers.get("Retry-After")
     retry_after = parse_retry_after(header, now) if header is not None else None

@@ -13,6 +13,7 @@ import k2core
 from k2core.errors import (
     AuthenticationError,
     MissingSignatureError,
+    RateLimitedError,
     ServerError,
     UnsafeUrlError,
     ValidationError,
@@ -252,7 +253,19 @@ def test_create_repeated_when_never_sent(client: Client, api: FakeApi, clock: Cl
     assert len(clock.sleeps) == 2
 
 
-def test_create_repeated_after_rate_limit(client: Client, api: FakeApi) -> None:
+def test_rate_limited_create_raised_not_repeated(client: Client, api: FakeApi) -> None:
+    client.incoming_payments.get(payment_url())
+    api.queue("/api/v2/incoming_payments", Response(429, Headers({"Retry-After": "1"}), b""))
+
+    with pytest.raises(RateLimitedError) as caught:
+        client.incoming_payments.create(**STK)
+
+    assert caught.value.retry_after == 1.0
+    assert api.paths().count("POST /api/v2/incoming_payments") == 1
+
+
+def test_create_repeated_after_rate_limit_when_enabled(api: FakeApi, clock: Clock) -> None:
+    client = make_client(api, clock, retry=RetryPolicy(retry_rate_limited_creates=True))
     client.incoming_payments.get(payment_url())
     api.queue("/api/v2/incoming_payments", Response(429, Headers({"Retry-After": "1"}), b""))
 

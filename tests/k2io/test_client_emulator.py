@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import msgspec
 import pytest
 
 import k2core
-from k2core.errors import NotFoundError, ServerError, UnexpectedResponseError
+from k2core.errors import NotFoundError, RateLimitedError, ServerError, UnexpectedResponseError
 from k2core.retry import RetryPolicy
 from k2io import Client, OutcomeUnknownError, StdlibTransport, Timeout, Transport
 from k2io.emulator import Emulator
@@ -260,9 +261,7 @@ def test_read_gives_up_after_max_attempts(k2_emulator: Emulator) -> None:
 
 
 @pytest.mark.parametrize("transport", sorted(TRANSPORTS))
-def test_stk_create_read_timeout_not_repeated(
-    k2_emulator: Emulator, transport: str
-) -> None:
+def test_stk_create_read_timeout_not_repeated(k2_emulator: Emulator, transport: str) -> None:
     timeout = Timeout(connect=2.0, read=0.3)
     with connect(k2_emulator, TRANSPORTS[transport](), timeout=timeout) as client:
         client.tokens.info()  # fetch the token first, so only the create can time out
@@ -316,8 +315,21 @@ def test_create_dropped_before_read_is_not_repeated(k2_emulator: Emulator) -> No
     assert k2_emulator.created("incoming_payments") == 0
 
 
-def test_rate_limited_create_is_repeated_once_accepted(k2_emulator: Emulator) -> None:
+def test_rate_limited_create_raised_not_repeated(k2_emulator: Emulator) -> None:
     with connect(k2_emulator) as client:
+        k2_emulator.inject("/api/v2/incoming_payments", "rate_limit", method="POST", retry_after=3)
+
+        with pytest.raises(RateLimitedError) as caught:
+            client.incoming_payments.create(**STK)
+
+    assert caught.value.retry_after == 3.0
+    assert len(k2_emulator.requests.matching("POST", "/api/v2/incoming_payments")) == 1
+    assert k2_emulator.created("incoming_payments") == 0
+
+
+def test_rate_limited_create_repeated_when_enabled(k2_emulator: Emulator) -> None:
+    policy = msgspec.structs.replace(FAST_RETRY, retry_rate_limited_creates=True)
+    with connect(k2_emulator, retry=policy) as client:
         k2_emulator.inject("/api/v2/incoming_payments", "rate_limit", method="POST", retry_after=0)
 
         client.incoming_payments.create(**STK)

@@ -36,7 +36,7 @@ def run(request: Request, failure: object, attempt: int = 1, random_value: float
 TABLE = [
     (Failure(may_have_been_sent=False), Retry, Retry),
     (Failure(may_have_been_sent=True), Retry, GiveUp),
-    (status(429), Retry, Retry),
+    (status(429), Retry, GiveUp),
     (status(500), Retry, GiveUp),
     (status(502), Retry, GiveUp),
     (status(503), Retry, GiveUp),
@@ -116,7 +116,7 @@ def test_retry_after_seconds_is_honoured() -> None:
 
 def test_retry_after_date_is_honoured() -> None:
     when = (NOW + timedelta(seconds=4)).strftime("%a, %d %b %Y %H:%M:%S GMT")
-    decision = run(CREATE, status(429, **{"retry-after": when}))
+    decision = run(READ, status(429, **{"retry-after": when}))
 
     assert isinstance(decision, Retry)
     assert decision.delay == 4.0
@@ -144,12 +144,21 @@ def test_unreadable_retry_after_uses_backoff() -> None:
     assert decision.delay == 1.0
 
 
-def test_rate_limited_create_can_be_switched_off() -> None:
-    policy = RetryPolicy(retry_rate_limited_creates=False)
-    decision = decide(policy, CREATE, 1, status(429), random_value=0.0, now=NOW)
+def test_rate_limited_create_not_repeated_by_default() -> None:
+    decision = decide(RetryPolicy(), CREATE, 1, status(429), random_value=0.0, now=NOW)
 
     assert isinstance(decision, GiveUp)
     assert not decision.outcome_unknown
+
+
+def test_rate_limited_create_repeated_when_enabled() -> None:
+    policy = RetryPolicy(retry_rate_limited_creates=True)
+    decision = decide(
+        policy, CREATE, 1, status(429, **{"Retry-After": "2"}), random_value=0.0, now=NOW
+    )
+
+    assert isinstance(decision, Retry)
+    assert decision.delay == 2.0
 
 
 def test_custom_retry_statuses() -> None:
