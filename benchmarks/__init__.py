@@ -1,0 +1,1 @@
+"""Benchmarks of k2 against the floor, the standard library and the official SDK."""
