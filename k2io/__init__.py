@@ -9,6 +9,7 @@ application configures logging.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from k2core.retry import RetryPolicy
 from k2io.client import Client
@@ -23,13 +24,10 @@ from k2io.errors import (
     WaitTimeoutError,
 )
 from k2io.tokens import TokenCache
-from k2io.transports import (
-    CallableTransport,
-    StdlibTransport,
-    Timeout,
-    Transport,
-    Urllib3Transport,
-)
+from k2io.transports import CallableTransport, Timeout, Transport
+
+if TYPE_CHECKING:
+    from k2io.transports import StdlibTransport, Urllib3Transport
 
 logging.getLogger("k2io").addHandler(logging.NullHandler())
 
@@ -51,3 +49,12 @@ __all__ = [
     "Urllib3Transport",
     "WaitTimeoutError",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The HTTP transports load on first use; see k2io.transports.
+    if name in ("StdlibTransport", "Urllib3Transport"):
+        from k2io import transports
+
+        return getattr(transports, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

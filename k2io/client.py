@@ -46,7 +46,6 @@ from k2io._namespaces import PaymentLinks, Resource, Tokens, WaitableResource
 from k2io._sending import Sender
 from k2io.tokens import FetchedToken, TokenCache
 from k2io.transports.base import Timeout, TimeoutInput, Transport, as_timeout
-from k2io.transports.urllib3 import Urllib3Transport
 
 __all__ = ["Client"]
 
@@ -99,7 +98,7 @@ class Client:
         self._clock = clock
         self._sleep = sleep
         self._sender = Sender(
-            transport if transport is not None else Urllib3Transport(),
+            transport if transport is not None else _default_transport(),
             timeout=as_timeout(timeout),
             policy=retry,
             clock=clock,
@@ -246,3 +245,10 @@ def _check_secret(name: str, value: object) -> None:
 
 def _masked(value: str) -> str:
     return f"{value[:4]}***" if len(value) > 8 else "***"
+
+
+def _default_transport() -> Transport:
+    # Imported here so that `import k2io` does not load urllib3 until a client needs it.
+    from k2io.transports.urllib3 import Urllib3Transport
+
+    return Urllib3Transport()

@@ -106,3 +106,18 @@ def test_package_markers_present() -> None:
     assert (ROOT / "k2core" / "py.typed").exists()
     assert (ROOT / "k2io" / "py.typed").exists()
     assert (ROOT / "docs" / "ARCHITECTURE.md").exists()
+
+
+def test_importing_shell_defers_http_libraries() -> None:
+    code = (
+        "import sys, k2io\n"
+        "loaded = [m for m in ('urllib3', 'http.client') if m in sys.modules]\n"
+        "print(','.join(loaded))\n"
+        "k2io.Urllib3Transport\n"
+        "print('urllib3' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+
+    assert result.stdout.splitlines() == ["", "True"]

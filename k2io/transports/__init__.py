@@ -9,10 +9,22 @@ retries, and a redirect would send a request somewhere the caller did not name.
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING
+
 from k2io.transports.base import Timeout, Transport, as_timeout
 from k2io.transports.callable import CallableTransport
-from k2io.transports.stdlib import StdlibTransport
-from k2io.transports.urllib3 import Urllib3Transport
+
+if TYPE_CHECKING:
+    from k2io.transports.stdlib import StdlibTransport
+    from k2io.transports.urllib3 import Urllib3Transport
+
+# The two HTTP transports import urllib3 and http.client, which take most of the SDK's import
+# time, so they load on first use.
+_LAZY = {
+    "StdlibTransport": "k2io.transports.stdlib",
+    "Urllib3Transport": "k2io.transports.urllib3",
+}
 
 __all__ = [
     "CallableTransport",
@@ -22,3 +34,10 @@ __all__ = [
     "Urllib3Transport",
     "as_timeout",
 ]
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
