@@ -79,20 +79,24 @@ def verify_signature(body: bytes, signature: SignatureInput, api_key: ApiKeys) -
     no usable key is given.
     """
     _require_bytes(body)
+
+    # A value equal to a digest computed here is well formed, so the common case (one key, a
+    # matching value) costs one HMAC and skips the format checks. Any other value is checked
+    # and classified below, then compared once more under every key.
+    candidate: str | None = None
+    if isinstance(signature, str) and len(signature) == _DIGEST_LENGTH and signature.isascii():
+        candidate = signature
     if isinstance(api_key, str) and api_key:
-        keys: tuple[bytes, ...] = (api_key.encode("utf-8"),)  # the common case, one key
+        key = api_key.encode("utf-8")
+        if candidate is not None and hmac.compare_digest(
+            hmac.digest(key, body, "sha256").hex(), candidate
+        ):
+            return
+        keys: tuple[bytes, ...] = (key,)
     else:
         keys = _key_list(api_key)
-
-    # A value equal to a digest computed here is well formed, so the common case skips the
-    # format checks. Any other value is checked and classified, then compared once more.
-    if (
-        isinstance(signature, str)
-        and len(signature) == _DIGEST_LENGTH
-        and signature.isascii()
-        and _matches(body, keys, signature)
-    ):
-        return
+        if candidate is not None and _matches(body, keys, candidate):
+            return
 
     expected = _normalized_signature(signature)
     if not _matches(body, keys, expected):
