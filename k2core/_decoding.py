@@ -4,9 +4,9 @@ Accepts: body bytes and a typed `msgspec.json.Decoder`.
 Returns: the decoded value.
 Raises: `k2core.PayloadError` with the JSON path of the offending value for malformed JSON,
 wrong types, missing required fields, non-finite amounts and nesting deeper than
-`MAX_NESTING_DEPTH` (checked by `decode` and `check_depth`; the webhook and result decoders
-rely on `nesting_error` instead where they keep no raw JSON); `k2core.PayloadTooLargeError` for
-bodies over the size limit.
+`MAX_NESTING_DEPTH`, and `k2core.PayloadTooLargeError` for bodies over the size limit.
+`decode` and `check_depth` enforce `MAX_NESTING_DEPTH`. The webhook and result decoders use
+`nesting_error` instead where they keep no raw JSON.
 Never: raises `RecursionError`, `msgspec` errors or `decimal` errors to the caller.
 """
 
@@ -51,8 +51,8 @@ MAX_NESTING_DEPTH = 32
 It bounds `metadata`, `errors`, and the `raw` fields of `UnknownWebhook` and `UnknownResult`,
 so code that walks those values recursively is safe. The deepest documented payload (a
 send-money result's disbursements) nests 6 levels. Nesting inside fields the SDK ignores is
-skipped in linear time; past the decoder's recursion limit (near the interpreter's recursion
-limit, which differs between Python versions) it is a `PayloadError` as well.
+skipped in linear time. Past the decoder's recursion limit, which is near the interpreter's
+recursion limit and differs between Python versions, it is a `PayloadError` as well.
 
 NOTE: an application that raises `sys.setrecursionlimit` far above its default also lets
 msgspec recurse that deep in C code while skipping ignored fields. Keep the default limit in

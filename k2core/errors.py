@@ -152,7 +152,7 @@ class PayloadTooLargeError(PayloadError):
 
 
 class ApiError(K2Error):
-    """The API answered with an error status, or with a success the SDK cannot use.
+    """The API returned an error status, or a success the SDK cannot use.
 
     Attributes:
         status: the HTTP status code.
@@ -210,7 +210,7 @@ class BadRequestError(ApiError):
 class AuthenticationError(ApiError):
     """401: the credentials or the access token were rejected.
 
-    `code` is `InvalidAccessToken` or `ExpiredAccessToken` when the API said which.
+    `code` is `InvalidAccessToken` or `ExpiredAccessToken` when the API names the reason.
     """
 
 
@@ -233,4 +233,4 @@ class ServerError(ApiError):
 
 
 class UnexpectedResponseError(ApiError):
-    """A 2xx response the SDK cannot use, such as a create answered without `Location`."""
+    """A 2xx response the SDK cannot use, such as a create response without `Location`."""

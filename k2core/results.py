@@ -139,7 +139,7 @@ class IncomingPaymentAttributes(msgspec.Struct, frozen=True):
     links: ResultLinks = msgspec.field(default_factory=ResultLinks, name="_links")
 
     def holds_nested_json(self) -> bool:
-        """Whether `metadata` or `errors` holds an array or object, which the depth check reads."""
+        """Return whether `metadata` or `errors` contains an array or object."""
         return _nests(self.metadata) or type(self.event.errors) in _CONTAINERS
 
 
@@ -219,7 +219,7 @@ class SendMoneyAttributes(msgspec.Struct, frozen=True):
     links: ResultLinks = msgspec.field(default_factory=ResultLinks, name="_links")
 
     def holds_nested_json(self) -> bool:
-        """Whether `metadata` or any `errors` holds an array or object, for the depth check."""
+        """Return whether `metadata` or any `errors` contains an array or object."""
         if _nests(self.metadata) or type(self.errors) in _CONTAINERS:
             return True
         return any(
@@ -261,7 +261,7 @@ class ReversalAttributes(msgspec.Struct, frozen=True):
     links: ResultLinks = msgspec.field(default_factory=ResultLinks, name="_links")
 
     def holds_nested_json(self) -> bool:
-        """Whether `metadata` or `errors` holds an array or object, which the depth check reads."""
+        """Return whether `metadata` or `errors` contains an array or object."""
         return _nests(self.metadata) or type(self.errors) in _CONTAINERS
 
 
@@ -316,7 +316,7 @@ class PaymentLinkAttributes(msgspec.Struct, frozen=True):
     links: ResultLinks = msgspec.field(default_factory=ResultLinks, name="_links")
 
     def holds_nested_json(self) -> bool:
-        """Whether `metadata` or `errors` holds an array or object, which the depth check reads."""
+        """Return whether `metadata` or `errors` contains an array or object."""
         return _nests(self.metadata) or type(self.errors) in _CONTAINERS
 
 
