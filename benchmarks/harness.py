@@ -198,6 +198,6 @@ def machine() -> dict[str, str]:
         "cpu": f"{cpu_model()} ({os.cpu_count()} logical CPUs)",
         "packages": ", ".join(
             f"{name} {_version(name)}"
-            for name in ("k2", "msgspec", "urllib3", "k2-connect", "requests")
+            for name in ("kopokopo-k2", "msgspec", "urllib3", "k2-connect", "requests")
         ),
     }

@@ -379,7 +379,8 @@ def _run_decode(args: argparse.Namespace) -> int:
     except k2core.PayloadError as exc:
         raise UsageError(f"cannot decode the body: {exc}") from None
 
-    print(f"{type(event).__name__} ({verdict})")
+    # The label goes to standard error so that standard output is JSON alone (`| jq` works).
+    print(f"{type(event).__name__} ({verdict})", file=sys.stderr)
     print(msgspec.json.format(msgspec.json.encode(event), indent=2).decode("utf-8"))
     return EXIT_OK
 

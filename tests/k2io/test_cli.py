@@ -140,21 +140,21 @@ def test_verify_invalid(
 
 
 def test_decode_verified(capsys: pytest.CaptureFixture[str], body_file: Path) -> None:
-    status, out, _ = _run(
+    status, out, err = _run(
         capsys, "decode", str(body_file), "--signature", _hmac(WEBHOOK), "--api-key", API_KEY
     )
 
-    first_line, _, document = out.partition("\n")
     assert status == 0
-    assert first_line == "CustomerCreated (signature verified)"
-    assert json.loads(document)["event"]["resource"]["last_name"] == "Omondi"
+    assert err.strip() == "CustomerCreated (signature verified)"
+    assert json.loads(out)["event"]["resource"]["last_name"] == "Omondi"
 
 
 def test_decode_unverified(capsys: pytest.CaptureFixture[str], body_file: Path) -> None:
-    status, out, _ = _run(capsys, "decode", str(body_file))
+    status, out, err = _run(capsys, "decode", str(body_file))
 
     assert status == 0
-    assert out.startswith("CustomerCreated (not verified")
+    assert err.startswith("CustomerCreated (not verified")
+    assert json.loads(out)["topic"] == "customer_created"
 
 
 def test_decode_result(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -177,10 +177,11 @@ def test_decode_result(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> No
     path = tmp_path / "result.json"
     path.write_text(json.dumps(result))
 
-    status, out, _ = _run(capsys, "decode", str(path))
+    status, out, err = _run(capsys, "decode", str(path))
 
     assert status == 0
-    assert out.startswith("ReversalResult")
+    assert err.startswith("ReversalResult")
+    assert json.loads(out)["data"]["type"] == "reversal"
 
 
 def test_decode_bad_signature(capsys: pytest.CaptureFixture[str], body_file: Path) -> None:
