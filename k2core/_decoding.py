@@ -134,7 +134,7 @@ def nesting_error() -> PayloadError:
 
 
 def _is_shallow(skeleton: bytes, limit: int) -> bool:
-    """Whether a body certainly nests at most `limit` deep; False means "use the exact scan".
+    """Return True if a body certainly nests at most `limit` deep, False to ask for the exact scan.
 
     `skeleton` holds only the body's brackets (as `[` and `]`), quotes and backslashes. With no
     backslash, and every quote in an adjacent `""` pair, no string contains a bracket, so deleting

@@ -132,7 +132,7 @@ def json_headers(*, with_body: bool) -> list[tuple[str, str]]:
 
 
 def is_loopback_host(host: str | None) -> bool:
-    """Whether `host` is `localhost` or a loopback IP address (127.0.0.0/8, ::1)."""
+    """Return whether `host` is `localhost` or a loopback IP address (127.0.0.0/8, ::1)."""
     if not host:
         return False
     if host.lower() in ("localhost", "localhost."):

@@ -1,4 +1,4 @@
-"""The `Operation` value: one API call as a request to send and a function to read the answer.
+"""The `Operation` value: one API call as a request to send and a function to parse the response.
 
 Every public operation builder in `k2core` returns an `Operation[T]`. The shell adds the bearer
 token with `k2core.authorize`, sends `operation.request` through a transport, and passes the

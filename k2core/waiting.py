@@ -1,4 +1,4 @@
-"""Which resource statuses are final, so a caller that polls a resource can tell when to stop.
+"""The final statuses of each resource, which tell a caller that polls a resource when to stop.
 
 `is_final(resource_type, status)` accepts the `data.type` and `data.attributes.status` of a
 status query and returns whether the status can no longer change. Statuses are compared

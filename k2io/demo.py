@@ -248,6 +248,7 @@ class _Demo:
         steps = self.steps()
         began = time.monotonic()
         skipped = 0
+
         for number, (title, step) in enumerate(steps, start=1):
             self.out.write(f"[{number:2}/{len(steps)}] {title} ... ")
             self.out.flush()
@@ -265,13 +266,9 @@ class _Demo:
             else:
                 self.out.write(f"ok: {detail}\n")
             self.out.flush()
+
         elapsed = time.monotonic() - began
-        passed = len(steps) - skipped
-        if skipped:
-            summary = f"{passed} of {len(steps)} steps passed, {skipped} skipped"
-        else:
-            summary = f"all {len(steps)} steps passed"
-        self.out.write(f"k2 demo: {summary} in {elapsed:.1f} s\n")
+        self.out.write(f"k2 demo: {_summary(len(steps), skipped)} in {elapsed:.1f} s\n")
         return 0
 
     # Helpers
@@ -523,3 +520,9 @@ def _describe_event(event: Any) -> str:
         return f"{name} KES {amount}"
     first_name = getattr(resource, "first_name", None)
     return f"{name} for {first_name}" if first_name else name
+
+
+def _summary(total: int, skipped: int) -> str:
+    if not skipped:
+        return f"all {total} steps passed"
+    return f"{total - skipped} of {total} steps passed, {skipped} skipped"

@@ -176,8 +176,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     server: _Server
     protocol_version = "HTTP/1.1"
-    # Headers and body leave in two writes; without TCP_NODELAY the body waits for the
-    # client's delayed acknowledgement, adding about 40 ms to every reply on Linux.
+    # Headers and body leave in two writes. Without TCP_NODELAY the body waits for the
+    # client's delayed acknowledgement, which added about 40 ms to every reply on Linux here.
     disable_nagle_algorithm = True
     server_version = "k2-emulator"
     sys_version = ""
